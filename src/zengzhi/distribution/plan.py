@@ -150,29 +150,30 @@ def _unknown(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise InvalidConfig("unknown_key", f"{where}{extra[0]}: unknown key")
 
 
-def _rate(data: Mapping[str, Any], key: str, where: str) -> Decimal:
+def _number(data: Mapping[str, Any], key: str, where: str, code: str) -> Decimal | None:
     if key not in data:
-        return _ZERO
-    value = data[key]
+        return None
     try:
-        dec = to_decimal(value, f"{where}{key}")
+        return to_decimal(data[key], f"{where}{key}")
     except DomainError as exc:
-        raise InvalidConfig("invalid_rate", f"{where}{key}: {exc.message}") from None
+        raise InvalidConfig(code, f"{where}{key}: {exc.message}") from None
+
+
+def _rate(data: Mapping[str, Any], key: str, where: str) -> Decimal:
+    dec = _number(data, key, where, "invalid_rate")
+    if dec is None:
+        return _ZERO
     if not (0 <= dec <= 1):
-        raise InvalidConfig("invalid_rate", f"{where}{key}: {value!s} is not in [0, 1]")
+        raise InvalidConfig("invalid_rate", f"{where}{key}: {data[key]!s} is not in [0, 1]")
     return dec
 
 
 def _money(data: Mapping[str, Any], key: str, where: str) -> Decimal:
-    if key not in data:
+    dec = _number(data, key, where, "invalid_amount")
+    if dec is None:
         return _ZERO
-    value = data[key]
-    try:
-        dec = to_decimal(value, f"{where}{key}")
-    except DomainError as exc:
-        raise InvalidConfig("invalid_amount", f"{where}{key}: {exc.message}") from None
     if dec < 0 or dec != dec.quantize(Decimal("0.01")):
-        raise InvalidConfig("invalid_amount", f"{where}{key}: {value!s} is not an amount ≥ 0")
+        raise InvalidConfig("invalid_amount", f"{where}{key}: {data[key]!s} is not an amount ≥ 0")
     return dec
 
 
