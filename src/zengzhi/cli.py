@@ -232,6 +232,85 @@ def lint(
         raise typer.Exit(1)
 
 
+@app.command()
+def simulate(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario TOML file.")],
+    runs: Annotated[
+        int | None, typer.Option("--runs", min=1, help="Monte Carlo runs per variant.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Result directory (Parquet tables + manifest.json)."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also export each chart as PNG into this folder.")
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Also write the tables as CSV.")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, help="Worker processes (0: one per CPU).")
+    ] = 0,
+    cluster: Annotated[
+        bool, typer.Option("--cluster", help="Run on Dask (a LocalCluster unless --scheduler).")
+    ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of an existing Dask scheduler.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Simulate a scenario with the real engine: Monte Carlo runs, sweeps, tables and a report.
+
+    Results stream to Parquet in --out (default: ./out/<scenario name>); manifest.json is written
+    last, so an interrupted run never looks complete.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from zengzhi.economy.errors import DomainError
+    from zengzhi.sim.runner import Executor, run_all
+    from zengzhi.sim.scenario import load_scenario
+
+    try:
+        scenario, variants = load_scenario(scenario_file)
+    except DomainError as exc:
+        typer.echo(f"zengzhi simulate: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    out_dir = out if out is not None else Path("out") / scenario.name
+    kind = "dask" if cluster or scheduler else "processes"
+    executor = Executor(kind=kind, workers=workers, scheduler=scheduler)
+    total_runs = (runs or scenario.runs) * len(variants)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(f"{scenario.name}: runs", total=total_runs)
+        manifest = run_all(
+            scenario,
+            variants,
+            out_dir,
+            runs=runs,
+            executor=executor,
+            csv=csv,
+            on_progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    typer.echo(
+        f"{total_runs} runs of {scenario.horizon_days} days in {manifest['elapsed_s']:.1f} s "
+        f"→ {out_dir}/"
+    )
+    if report is not None or png is not None:
+        from zengzhi.sim.report import write_report
+
+        html = report if report is not None else out_dir / "report.html"
+        write_report(out_dir, html, lang=_lang(lang), png_dir=png)
+        typer.echo(f"report → {html}" + (f", charts → {png}/" if png else ""))
+
+
 def _live_stats(path: Path) -> LiveStats:
     """Members, referral depth and settled volume of a network, from a replay of it."""
     from decimal import Decimal

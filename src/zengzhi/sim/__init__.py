@@ -1,0 +1,1 @@
+"""The simulator (SPEC 5): scenario files drive the real engine; results go to Parquet."""
