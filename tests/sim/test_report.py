@@ -265,9 +265,9 @@ def _need_browser() -> None:
         pytest.skip("Chromium not installed (apt-get install chromium); required when CI=true")
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page_renders_offline_in_chromium(pages: dict[str, Path], lang: str) -> None:
+def _render_offline(html: Path) -> None:
+    """Open a report in headless Chromium, refusing any request that is not local, and check
+    that every chart drew something."""
     _need_browser()
     from playwright.sync_api import sync_playwright
 
@@ -297,7 +297,7 @@ def test_page_renders_offline_in_chromium(pages: dict[str, Path], lang: str) -> 
                 "console",
                 lambda msg: errors.append(msg.text) if msg.type == "error" else None,
             )
-            page.goto(pages[lang].as_uri(), wait_until="load")
+            page.goto(html.as_uri(), wait_until="load")
             for chart_id in CHART_IDS:
                 page.wait_for_selector(f"#{chart_id} .plotly .main-svg", timeout=30_000)
             counts = page.evaluate(
@@ -324,6 +324,30 @@ def test_page_renders_offline_in_chromium(pages: dict[str, Path], lang: str) -> 
     for chart_id, (svgs, marks) in zip(CHART_IDS, counts, strict=True):
         assert svgs >= 1, chart_id
         assert marks > 0, chart_id  # something was drawn
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_renders_offline_in_chromium(pages: dict[str, Path], lang: str) -> None:
+    _render_offline(pages[lang])
+
+
+@pytest.mark.browser
+def test_example_report_renders_offline(tmp_path: Path) -> None:
+    """The acceptance case: a real example scenario, simulated and reported by the CLI."""
+    from typer.testing import CliRunner
+
+    from zengzhi.cli import app
+
+    scenario = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / "slump.toml"
+    html = tmp_path / "slump.html"
+    result = CliRunner().invoke(
+        app,
+        ["simulate", str(scenario), "--runs", "3", "--workers", "1", "-q",
+         "--out", str(tmp_path / "out"), "--report", str(html)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _render_offline(html)
 
 
 @pytest.mark.browser

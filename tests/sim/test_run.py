@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from zengzhi.cli import app
 from zengzhi.sim.run import Simulation, simulate
 from zengzhi.sim.runner import Executor, run_all
-from zengzhi.sim.scenario import load_scenario, scenarios_from_mapping
+from zengzhi.sim.scenario import ScenarioError, load_scenario, scenarios_from_mapping
 
 
 def scenario_of(data: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -179,3 +179,20 @@ def test_cli_simulate_bad_scenario_exits_2_without_output(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert f"{bad}:3: arrival.orders_per_day" in result.stderr
     assert not out.exists()
+
+
+def test_orders_replayed_from_data(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "day,amount,subsidy\n0,1000.00,0\n0,1000.00,0\n2,1000.00,0\n"
+    )
+    (tmp_path / "s.toml").write_text(
+        'horizon_days = 4\n[arrival]\npattern = "replay"\nfile = "orders.csv"\n'
+        "[members]\ninitial = 1\nnew_per_day = 0\n"
+    )
+    scenario, _ = load_scenario(tmp_path / "s.toml")
+    daily = simulate(scenario).daily.to_pylist()
+    assert [d["orders"] for d in daily] == [2, 0, 1, 0]
+    assert daily[-1]["points_units"] == 2_100_000 + 1_470_000 + 1_249_500
+    (tmp_path / "orders.csv").write_text("day,amount\n0,abc\n")
+    with pytest.raises(ScenarioError, match=r"orders\.csv:2"):
+        load_scenario(tmp_path / "s.toml")
