@@ -6,10 +6,13 @@
 Each tree has the same shape whatever its size, so that a change in orders/s with size would be
 the engine's doing: a fixed share of roots, depths drawn from one distribution capped at 30, and
 the same ranks, regions and agents in proportion; on top of it a few chains 10⁴ deep. Building
-the tree is timed apart from settling. Orders are timed in three ways:
+the tree is timed apart from settling. Orders are timed in four ways:
 
 - cold: right after the ranks were set, so every walk first refills its skip pointers;
 - warm: the same orders again (the steady state between two rank changes);
+- local: buyers drawn from the first 10⁴ members only. The generator is seeded, so those members
+  and their uplines are the very same subtree at every size: equal figures across sizes show that
+  what a bigger tree costs with random buyers is memory locality, not work per order;
 - deep: buyers at the bottom of the 10⁴-deep chains, the worst case: the walk goes up until a
   top-rank member and its peer are paid, which with these odds is a few thousand members up
   (it visits only the ranked ones, through the skip pointers).
@@ -159,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     header = (
         f"{'tree':>10} {'members':>10} {'depth':>6} {'build s':>8} {'cold ord/s':>11} "
-        f"{'warm ord/s':>11} {'deep ord/s':>11} {'paid/budget':>11} {'ranks s':>8}"
+        f"{'warm ord/s':>11} {'local ord/s':>11} {'deep ord/s':>11} {'paid/budget':>11} "
+        f"{'ranks s':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -171,6 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         batch = orders(tree, args.orders, args.seed + 1)
         cold, paid = settle_all(d, batch)
         warm, _ = settle_all(d, batch)
+        # Buyers from the first 10^4 members only: the same work per order as a 10^4 tree but
+        # with a small working set, which separates memory locality from the algorithm's cost.
+        local_batch = orders(tree[:10_000], args.orders, args.seed + 3)
+        settle_all(d, local_batch)  # refill skip pointers, as "warm" had
+        local, _ = settle_all(d, local_batch)
         bottoms = [f"c{c}_{args.chain_depth - 1}" for c in range(args.chains)]
         deep_batch = orders(bottoms or tree, max(1, args.orders // 10), args.seed + 2)
         deep, _ = settle_all(d, deep_batch)
@@ -182,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         depth = sum(sum(1 for _ in d.upline(o[0])) for o in sample) / len(sample)
         print(
             f"{size:>10,} {len(d):>10,} {depth:>6.1f} {built:>8.2f} {len(batch) / cold:>11,.0f} "
-            f"{len(batch) / warm:>11,.0f} {len(deep_batch) / deep:>11,.0f} "
+            f"{len(batch) / warm:>11,.0f} {len(local_batch) / local:>11,.0f} "
+            f"{len(deep_batch) / deep:>11,.0f} "
             f"{paid / budget:>11.3f} {ranks:>8.2f}"
         )
     return 0
