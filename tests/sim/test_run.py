@@ -196,3 +196,17 @@ def test_orders_replayed_from_data(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text("day,amount\n0,abc\n")
     with pytest.raises(ScenarioError, match=r"orders\.csv:2"):
         load_scenario(tmp_path / "s.toml")
+
+
+@pytest.mark.slow
+def test_existing_dask_scheduler(tmp_path: Path, scenarios_dir: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    scenario, variants = load_scenario(scenarios_dir / "seed.toml")
+    run_all(scenario, variants, tmp_path / "local", runs=2, executor=Executor("inline"))
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        executor = Executor("dask", scheduler=cluster.scheduler_address)
+        run_all(scenario, variants, tmp_path / "remote", runs=2, executor=executor)
+    local, remote = read(tmp_path / "local"), read(tmp_path / "remote")
+    for name in local:
+        assert local[name].equals(remote[name]), name
