@@ -17,8 +17,14 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
+# Until the platform exists: the seed's walk-through, then a simulated slump with its report.
 demo: $(STAMP)
 	$(BIN)/zengzhi example seed
+	$(BIN)/zengzhi simulate examples/scenarios/slump.toml --runs 20 --out out/demo/slump \
+		--report out/demo/slump.html
+	@echo
+	@echo "Open out/demo/slump.html in a browser (works offline)."
+	@echo "Try: $(BIN)/zengzhi --help"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
