@@ -34,6 +34,10 @@ def test_parse_money_exact() -> None:
         ("0", "non_positive"),
         ("0.001", "too_many_decimals"),
         ("1.005", "too_many_decimals"),
+        ("1.000000000000000000000000000001", "too_many_decimals"),  # beyond Decimal's 28 digits
+        ("1_000.00", "not_a_number"),
+        ("\uff11\uff10.00", "not_a_number"),  # full-width digits
+        ("10000000000000.01", "too_large"),
     ],
 )
 def test_parse_money_rejects(text: str, code: str) -> None:

@@ -38,6 +38,15 @@ def _check_range(
         raise InvalidConfig("out_of_range", f"{key}: {value} is not in {interval}")
 
 
+_MAX_PLACES = 8
+
+
+def _check_places(value: Decimal, key: str) -> None:
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_MAX_PLACES:
+        raise InvalidConfig("too_many_decimals", f"{key}: {value} has more than 8 decimal places")
+
+
 @dataclass(frozen=True)
 class Split:
     """How an order's amount is divided (SPEC 1.2). ``cost`` is what remains for the merchant."""
@@ -101,12 +110,14 @@ class EconomyConfig:
     split: Split = DEFAULT_SPLIT
 
     def __post_init__(self) -> None:
-        if self.initial_price <= 0:
-            raise InvalidConfig("out_of_range", f"initial_price: {self.initial_price} must be > 0")
+        # Bounds far beyond any real plan; they keep the exit heap's exact keys in range.
+        _check_range(self.initial_price, "initial_price", Decimal("0.0001"), Decimal(10**8))
+        _check_places(self.initial_price, "initial_price")
         # point_ratio ≤ 1 is what keeps the price from falling on an order (SPEC 1.5).
         _check_range(self.point_ratio, "point_ratio", Decimal(0), _ONE)
         _check_range(self.sell_fee, "sell_fee", Decimal(0), _ONE, high_open=True)
-        _check_range(self.exit_multiple, "exit_multiple", Decimal(0), None)
+        _check_range(self.exit_multiple, "exit_multiple", Decimal(0), Decimal(1000))
+        _check_places(self.exit_multiple, "exit_multiple")
         if self.exit_fee is None:
             object.__setattr__(self, "exit_fee", self.sell_fee)
         assert self.exit_fee is not None

@@ -36,6 +36,7 @@ from zengzhi.economy.events import (
 )
 from zengzhi.economy.quantity import (
     FEN_PER_CNY,
+    MAX_MONEY_FEN,
     UNITS_PER_POINT,
     Rate,
     price_decimal,
@@ -44,7 +45,8 @@ from zengzhi.economy.quantity import (
 # Trigger prices are compared through floor(num * 2**_KEY_SHIFT / den). Two different fractions
 # whose denominators are below 2**(_KEY_SHIFT/2) differ by more than 2**-_KEY_SHIFT, so their
 # keys differ in the same direction and equal fractions get equal keys: the heap order is exact.
-_KEY_SHIFT = 192
+# den = multiple's denominator × points units, far below 2**128 for amounts ≤ MAX_MONEY_FEN.
+_KEY_SHIFT = 256
 _MAX_KEY_DENOMINATOR = 1 << (_KEY_SHIFT // 2)
 
 
@@ -222,8 +224,10 @@ class Economy:
         This is the hot path (every order of the platform and of every simulation), so the
         rounding helpers of ``quantity`` are inlined here; tests hold it to the same rules.
         """
-        if type(amount_fen) is not int or amount_fen <= 0:
-            raise InvalidQuantity("non_positive", f"amount must be > 0 fen, got {amount_fen!r}")
+        if type(amount_fen) is not int or not 0 < amount_fen <= MAX_MONEY_FEN:
+            raise InvalidQuantity(
+                "non_positive", f"amount must be > 0 and ≤ {MAX_MONEY_FEN} fen, got {amount_fen!r}"
+            )
         if type(subsidy_fen) is not int or not 0 <= subsidy_fen <= amount_fen:
             raise InvalidQuantity(
                 "bad_subsidy", f"subsidy must be between 0 and the amount, got {subsidy_fen!r}"
@@ -385,8 +389,10 @@ class Economy:
 
     def inject(self, amount_fen: int) -> list[Event]:
         """Financing money into the pool (融资注入); it can only raise the price."""
-        if type(amount_fen) is not int or amount_fen <= 0:
-            raise InvalidQuantity("non_positive", f"amount must be > 0 fen, got {amount_fen!r}")
+        if type(amount_fen) is not int or not 0 < amount_fen <= MAX_MONEY_FEN:
+            raise InvalidQuantity(
+                "non_positive", f"amount must be > 0 and ≤ {MAX_MONEY_FEN} fen, got {amount_fen!r}"
+            )
         price_fen, price_units = self.price_fen, self.price_units
         self.pool_fen += amount_fen
         self._injections_fen += amount_fen

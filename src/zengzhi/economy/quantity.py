@@ -7,6 +7,7 @@ decimal text an operator wrote. Conversions to and from text live here and nowhe
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -15,6 +16,14 @@ from zengzhi.economy.errors import InvalidQuantity
 FEN_PER_CNY = 100
 UNITS_PER_POINT = 10_000
 PRICE_DISPLAY_PLACES = 8
+
+# The largest amount an operation may carry: 10 trillion CNY. Far above any real order, it keeps
+# the exact integer keys of the exit heap within their proven range (engine._KEY_SHIFT).
+MAX_MONEY_FEN = 10**15
+MAX_POINTS_UNITS = 10**22
+
+# Plain ASCII decimal text; Decimal() alone would also take "1_000", "１０" and "NaN".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 MONEY_QUANTUM = Decimal("0.01")
 POINTS_QUANTUM = Decimal("0.0001")
@@ -58,8 +67,12 @@ def to_decimal(value: Decimal | str | int, what: str) -> Decimal:
     """Parse text or an int into a finite Decimal; floats are refused, they are not exact."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, str, int)):
         raise InvalidQuantity("not_a_number", f"{what} must be a decimal string, got {value!r}")
+    if isinstance(value, str):
+        value = value.strip()
+        if not _NUMBER.fullmatch(value):
+            raise InvalidQuantity("not_a_number", f"{what} {value!r} is not a number")
     try:
-        dec = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        dec = Decimal(value)  # exact: construction never rounds
     except InvalidOperation:
         raise InvalidQuantity("not_a_number", f"{what} {value!r} is not a number") from None
     if not dec.is_finite():
@@ -67,21 +80,25 @@ def to_decimal(value: Decimal | str | int, what: str) -> Decimal:
     return dec
 
 
-def _to_quanta(value: Decimal | str | int, what: str, scale: int, places: int) -> int:
+def _to_quanta(value: Decimal | str | int, what: str, scale: int, places: int, limit: int) -> int:
     dec = to_decimal(value, what)
-    scaled = dec * scale
-    if scaled != scaled.to_integral_value():
+    # Integer arithmetic, not Decimal's 28-digit context: "1.000…0001" must not round to 1.
+    num, den = dec.as_integer_ratio()
+    quanta, rest = divmod(num * scale, den)
+    if rest:
         raise InvalidQuantity(
             "too_many_decimals", f"{what} {value!s} has more than {places} decimal places"
         )
-    return int(scaled)
+    if abs(quanta) > limit:
+        raise InvalidQuantity("too_large", f"{what} {value!s} is above the largest allowed")
+    return quanta
 
 
 def parse_money(
     value: Decimal | str | int, what: str = "amount", *, allow_zero: bool = False
 ) -> int:
     """Text like ``"1000.00"`` to fen; must be positive (or zero when allowed), at most 2 places."""
-    fen = _to_quanta(value, what, FEN_PER_CNY, 2)
+    fen = _to_quanta(value, what, FEN_PER_CNY, 2, MAX_MONEY_FEN)
     if fen < 0 or (fen == 0 and not allow_zero):
         raise InvalidQuantity("non_positive", f"{what} must be {'≥' if allow_zero else '>'} 0")
     return fen
@@ -89,7 +106,7 @@ def parse_money(
 
 def parse_points(value: Decimal | str | int, what: str = "points") -> int:
     """Text like ``"100.0000"`` to point units; must be positive, at most 4 places."""
-    units = _to_quanta(value, what, UNITS_PER_POINT, 4)
+    units = _to_quanta(value, what, UNITS_PER_POINT, 4, MAX_POINTS_UNITS)
     if units <= 0:
         raise InvalidQuantity("non_positive", f"{what} must be > 0")
     return units

@@ -25,7 +25,7 @@ from zengzhi.sim.tables import COHORTS, DAILY, RUNS
 
 HOLD, SELL_AT_MULTIPLE, SELL_ON_RISE, PANIC = 0, 1, 2, 3
 REWARD_KINDS = ("direct", "indirect", "differential", "peer", "regional", "dividend")
-_KEY_SHIFT = 192  # exact integer image of a target price, as in the engine's exit heap
+_KEY_SHIFT = 256  # exact integer image of a target price, as in the engine's exit heap
 
 
 def run_stream(seed: int, run: int) -> np.random.Generator:
