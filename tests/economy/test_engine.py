@@ -272,3 +272,14 @@ def test_product_split_too_small_for_the_plan_is_refused_whole() -> None:
     wide = Split.from_mapping({"distribution": "0.25", "pool": "0.35"})
     settled = e.order("u1", 1000 * CNY, split=wide)[0]
     assert isinstance(settled, OrderSettled) and settled.contribution_fen == 35_000
+
+
+def test_volumes_are_recorded_even_when_the_plan_pays_nothing() -> None:
+    e = Economy()
+    e.join("top")
+    e.join("child", sponsor="top")
+    e.order("child", 1000 * CNY)
+    e.order("top", 500 * CNY)
+    assert e.distribution.personal_volume_fen("child") == 1000 * CNY
+    assert e.distribution.team_volume_fen("top") == 1000 * CNY
+    assert e.members["top"].ordered_fen == 500 * CNY

@@ -418,6 +418,13 @@ class Distribution:
         self.dividend_pool_fen += accrual
         return OrderRewards(tuple(payouts), paid, distribution_fen - paid, accrual)
 
+    def record_volume(self, buyer: str, amount_fen: int) -> None:
+        """Count a settled order in the buyer's volumes without computing rewards: the engine's
+        path when the plan pays nothing, so team volumes stay right for reports and ranks."""
+        rec = self._get(buyer)
+        rec.volume_fen += amount_fen
+        rec.period_fen += amount_fen
+
     def run_dividend(self) -> tuple[RewardPayout, ...]:
         """Pay the dividend pool out by weight; what rounding leaves stays for the next run."""
         payouts = dividend_shares(self.dividend_pool_fen, self._weights.items())

@@ -135,7 +135,8 @@ class Economy:
         plan.check_budget(cfg.split.distribution)
         self._plan_worst_rate = plan.worst_case_rate()
         self.distribution = Distribution(plan)
-        self._rewards_active = plan.pays_rewards() or any(r.rule for r in plan.ranks)
+        # A plan that pays nothing needs no reward walk; volumes are still recorded.
+        self._rewards_active = plan.pays_rewards()
         self.pool_fen = 0
         self.points_units = 0
         # The price as an exact ratio; equals (pool, points) while points circulate and keeps the
@@ -299,6 +300,7 @@ class Economy:
         else:
             events = [NO_EVENT]
             paid = accrual = 0
+            self.distribution.record_volume(member_id, amount_fen)
         revenue = platform - accrual + distribution - paid
         self.platform_revenue_fen += revenue
         events[0] = OrderSettled(
