@@ -274,12 +274,13 @@ def test_product_split_too_small_for_the_plan_is_refused_whole() -> None:
     assert isinstance(settled, OrderSettled) and settled.contribution_fen == 35_000
 
 
-def test_volumes_are_recorded_even_when_the_plan_pays_nothing() -> None:
+def test_volumes_are_counted_even_when_the_plan_pays_nothing() -> None:
     e = Economy()
     e.join("top")
     e.join("child", sponsor="top")
     e.order("child", 1000 * CNY)
     e.order("top", 500 * CNY)
-    assert e.distribution.personal_volume_fen("child") == 1000 * CNY
-    assert e.distribution.team_volume_fen("top") == 1000 * CNY
-    assert e.members["top"].ordered_fen == 500 * CNY
+    assert e.personal_volume_fen("child") == 1000 * CNY
+    assert e.team_volume_fen("top") == 1000 * CNY
+    assert e.personal_volume_fen("top") == 500 * CNY
+    assert e.team_volume_fen("child") == 0

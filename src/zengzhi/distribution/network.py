@@ -205,12 +205,18 @@ class Distribution:
             if rec.children:
                 stack.extend(reversed(rec.children))
 
+    def team(self, member: str) -> Iterator[str]:
+        """The ids of ``member``'s subtree, self excluded, depth first. O(subtree)."""
+        return (rec.id for rec in self._subtree(member))
+
     def team_size(self, member: str) -> int:
         """Members in ``member``'s subtree, self excluded. O(subtree): for reports and batches."""
         return sum(1 for _ in self._subtree(member))
 
     def team_volume_fen(self, member: str) -> int:
-        """Settled orders of ``member``'s subtree, self excluded, all time. O(subtree)."""
+        """Orders settled through ``settle_order`` in ``member``'s subtree, self excluded, all
+        time. O(subtree). The engine skips ``settle_order`` for a plan that pays nothing and has
+        no rank rules; ``Economy.team_volume_fen`` counts every settled order."""
         return sum(rec.volume_fen for rec in self._subtree(member))
 
     def region_of(self, member: str) -> str | None:
@@ -417,13 +423,6 @@ class Distribution:
         rec.period_fen += base
         self.dividend_pool_fen += accrual
         return OrderRewards(tuple(payouts), paid, distribution_fen - paid, accrual)
-
-    def record_volume(self, buyer: str, amount_fen: int) -> None:
-        """Count a settled order in the buyer's volumes without computing rewards: the engine's
-        path when the plan pays nothing, so team volumes stay right for reports and ranks."""
-        rec = self._get(buyer)
-        rec.volume_fen += amount_fen
-        rec.period_fen += amount_fen
 
     def run_dividend(self) -> tuple[RewardPayout, ...]:
         """Pay the dividend pool out by weight; what rounding leaves stays for the next run."""

@@ -135,8 +135,8 @@ class Economy:
         plan.check_budget(cfg.split.distribution)
         self._plan_worst_rate = plan.worst_case_rate()
         self.distribution = Distribution(plan)
-        # A plan that pays nothing needs no reward walk; volumes are still recorded.
-        self._rewards_active = plan.pays_rewards()
+        # A plan that pays nothing and earns no ranks needs no walk (volumes: Member.ordered_fen).
+        self._rewards_active = plan.pays_rewards() or any(r.rule for r in plan.ranks)
         self.pool_fen = 0
         self.points_units = 0
         # The price as an exact ratio; equals (pool, points) while points circulate and keeps the
@@ -191,6 +191,21 @@ class Economy:
 
     def open_position_count(self) -> int:
         return self._open_count
+
+    def personal_volume_fen(self, member_id: str) -> int:
+        """Σ amounts of the member's settled orders."""
+        return self.member(member_id).ordered_fen
+
+    def team_volume_fen(self, member_id: str) -> int:
+        """Σ amounts of settled orders in the member's referral subtree, self excluded.
+        O(subtree): for reports and batches, never on the order path."""
+        self.member(member_id)
+        members = self.members
+        return sum(
+            account.ordered_fen
+            for account in (members.get(m) for m in self.distribution.team(member_id))
+            if account is not None
+        )
 
     # ----------------------------------------------------------------- members
     def _account(self, member_id: str) -> Member:
@@ -300,7 +315,6 @@ class Economy:
         else:
             events = [NO_EVENT]
             paid = accrual = 0
-            self.distribution.record_volume(member_id, amount_fen)
         revenue = platform - accrual + distribution - paid
         self.platform_revenue_fen += revenue
         events[0] = OrderSettled(
