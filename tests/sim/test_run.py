@@ -210,3 +210,11 @@ def test_existing_dask_scheduler(tmp_path: Path, scenarios_dir: Path) -> None:
     local, remote = read(tmp_path / "local"), read(tmp_path / "remote")
     for name in local:
         assert local[name].equals(remote[name]), name
+
+
+def test_members_reached_counts_are_consistent(scenarios_dir: Path) -> None:
+    scenario, _ = load_scenario(scenarios_dir / "slump.toml")
+    row = simulate(scenario).runs.to_pylist()[0]
+    reached = [row[f"members_reached_{k}x"] for k in (1, 2, 3)]
+    assert row["buyers"] >= reached[0] >= reached[1] >= reached[2] >= 0
+    assert 0 < row["buyers"] <= row["members"]

@@ -216,6 +216,9 @@ def _measured(result: Result, s: VariantStats, lang: str) -> str:
         )
         r1, r2, r3 = s.reached
         items.append(tr("m.reached", lang, r1=_pct(r1), r2=_pct(r2), r3=_pct(r3)))
+        m1, m2, m3 = s.members_reached
+        if not _nan(m1):
+            items.append(tr("m.members_reached", lang, m1=_pct(m1), m2=_pct(m2), m3=_pct(m3)))
         factor = e.exit_factor
         if factor is not None and not _nan(s.price_p50):
             items.append(

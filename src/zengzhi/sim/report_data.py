@@ -293,6 +293,7 @@ class VariantStats:
     stuck_spend_fen: float
     stuck_ratio: float
     reached: tuple[float, float, float]
+    members_reached: tuple[float, float, float]  # share of buyers, by net value
     rewards_fen: dict[str, float]  # mean per run by type
     stop: int | None
     price_at_stop: float
@@ -321,6 +322,10 @@ def variant_stats(result: Result, v: Variant) -> VariantStats:
     reached = tuple(
         ratio(_sum(v.cohorts.get(f"reached_{k}x")), cohort_positions) for k in (1, 2, 3)
     )
+    buyers = _sum(runs.get("buyers"))
+    members_reached = tuple(
+        ratio(_sum(runs.get(f"members_reached_{k}x")), buyers) for k in (1, 2, 3)
+    )
     stop = v.stop_after_day
     price_at_stop = exits_after_stop = math.nan
     col = stop_column(v)
@@ -347,6 +352,7 @@ def variant_stats(result: Result, v: Variant) -> VariantStats:
         stuck_spend_fen=_mean(runs.get("stuck_spend_fen")),
         stuck_ratio=ratio(stuck_value, stuck_spend),
         reached=(reached[0], reached[1], reached[2]),
+        members_reached=(members_reached[0], members_reached[1], members_reached[2]),
         rewards_fen={t: _mean(runs.get(f"reward_{t}_fen")) for t in REWARD_TYPES},
         stop=stop,
         price_at_stop=price_at_stop,

@@ -125,10 +125,17 @@ TEXT: dict[str, dict[str, str]] = {
         "（平均每次模拟 {value}，对应消费 {spend}）。",
     },
     "m.reached": {
-        "en": "Positions whose value (what they received plus points held × final price) reached "
-        "1× / 2× / 3× the spend: {r1} / {r2} / {r3}.",
-        "zh": "价值（已得收入 + 持有积分 × 期末价格）达到消费额 1 倍 / 2 倍 / 3 倍的持仓比例："
-        "{r1} / {r2} / {r3}。",
+        "en": "Positions whose value (what they received plus points held × final price; a "
+        "force-exited position counts at its exit multiple) reached 1× / 2× / 3× the spend: "
+        "{r1} / {r2} / {r3}.",
+        "zh": "价值（已得收入 + 持有积分 × 期末价格；被强制出局的持仓按出局倍数计）达到消费额 "
+        "1 倍 / 2 倍 / 3 倍的持仓比例：{r1} / {r2} / {r3}。",
+    },
+    "m.members_reached": {
+        "en": "Members who bought: {m1} / {m2} / {m3} of them got back, or still hold at the "
+        "final price, at least 1× / 2× / 3× everything they spent (net of fees).",
+        "zh": "有消费的会员中，已得收入（扣除手续费）加持有积分按期末价格计算，达到其全部消费 "
+        "1 倍 / 2 倍 / 3 倍的比例：{m1} / {m2} / {m3}。",
     },
     "m.newcomer": {
         "en": "At the final median price a new buyer would exit only when the price reaches about "

@@ -372,6 +372,17 @@ class Simulation:
         e = self.economy
         t = self.totals
         open_positions = [p for p in e.positions.values() if p.is_open]
+        # Per member: what they received (net of fees) or hold at the final price, against
+        # everything they spent; exits count at what was actually paid out.
+        pf, pu = e.price_fen, e.price_units
+        spend: dict[str, int] = defaultdict(int)
+        value_scaled: dict[str, int] = defaultdict(int)
+        for p in e.positions.values():
+            spend[p.member] += p.spend_fen
+            value_scaled[p.member] += p.net_received_fen * pu + p.held_units * pf
+        members_reached = [
+            sum(1 for m, v in value_scaled.items() if v >= k * spend[m] * pu) for k in (1, 2, 3)
+        ]
         row = {
             "variant": self.variant, "run": self.run, "seed": s.seed, "orders": t["orders"],
             "sales_fen": t["sales"], "members": len(self.member_ids), "pool_fen": e.pool_fen,
@@ -384,6 +395,10 @@ class Simulation:
             "open_positions": len(open_positions),
             "stuck_value_fen": e.points_units * e.price_fen // e.price_units,
             "stuck_spend_fen": sum(p.spend_fen for p in open_positions),
+            "buyers": len(spend),
+            "members_reached_1x": members_reached[0],
+            "members_reached_2x": members_reached[1],
+            "members_reached_3x": members_reached[2],
         }  # fmt: skip
         return pa.Table.from_pylist([row], schema=RUNS)
 

@@ -87,6 +87,11 @@ RUNS = pa.schema(
         pa.field("open_positions", pa.int64()),
         pa.field("stuck_value_fen", pa.int64()),  # held × final price over open positions
         pa.field("stuck_spend_fen", pa.int64()),  # spend of positions still open
+        pa.field("buyers", pa.int32()),  # members with at least one order
+        # buyers whose net received + held × final price reached k × their total spend
+        pa.field("members_reached_1x", pa.int32()),
+        pa.field("members_reached_2x", pa.int32()),
+        pa.field("members_reached_3x", pa.int32()),
     ]
 )
 
