@@ -6,7 +6,9 @@ import os
 
 LANGS = ("en", "zh")
 
-MESSAGES: dict[str, dict[str, str]] = {
+Catalog = dict[str, dict[str, str]]  # key → {lang: text}
+
+MESSAGES: Catalog = {
     "seed.title": {
         "en": "The seed's walk-through, computed by the engine (defaults: split 30/30/10/30, "
         "70% of the pool share as points, start price 1.00)",
@@ -55,6 +57,22 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def normalize_lang(lang: str) -> str:
+    """Accept ``en``/``zh`` and the locale spellings a shell or browser hands over (``zh-CN``,
+    ``zh_CN``, ``en-US``)."""
+    base = lang.strip().lower().replace("_", "-").split("-", 1)[0]
+    if base not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}: use 'en' or 'zh'")
+    return base
+
+
+def lookup(catalog: Catalog, key: str, lang: str, **params: object) -> str:
+    """The text of ``key`` in ``lang`` (English when missing), with ``params`` filled in."""
+    entry = catalog[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**params) if params else text
+
+
 def default_lang() -> str:
     for var in ("ZENGZHI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
@@ -64,5 +82,4 @@ def default_lang() -> str:
 
 
 def t(key: str, lang: str, **params: object) -> str:
-    text = MESSAGES[key].get(lang) or MESSAGES[key]["en"]
-    return text.format(**params) if params else text
+    return lookup(MESSAGES, key, lang, **params)

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from zengzhi.i18n import normalize_lang
+
 
 class Severity(StrEnum):
     WARNING = "warning"
@@ -44,17 +46,9 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _lang(lang: str) -> str:
-    # Accept the locale spellings a web page or a shell hands over (zh-CN, zh_CN, en-US).
-    base = lang.strip().lower().replace("_", "-").split("-", 1)[0]
-    if base not in _LABELS:
-        raise ValueError(f"unsupported language {lang!r}: use 'en' or 'zh'")
-    return base
-
-
 def render_text(findings: Iterable[Finding], lang: str = "en") -> str:
     """Human output: one block per finding (severity and rule, source, key, message)."""
-    code = _lang(lang)
+    code = normalize_lang(lang)
     labels = _LABELS[code]
     items = list(findings)
     if not items:

@@ -7,9 +7,11 @@ under the scenario's assumptions.
 
 from __future__ import annotations
 
-LANGS = ("en", "zh")
+from zengzhi.i18n import LANGS, Catalog, lookup, normalize_lang
 
-TEXT: dict[str, dict[str, str]] = {
+__all__ = ["LANGS", "TEXT", "normalize_lang", "tr"]
+
+TEXT: Catalog = {
     "title": {"en": "Simulation report — {name}", "zh": "模拟报告 — {name}"},
     "generated": {
         "en": "zengzhi {version} · result created {created} · scenario file {file}",
@@ -302,14 +304,5 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def normalize_lang(lang: str) -> str:
-    """Accept ``en``/``zh`` and locale spellings (``zh-CN``, ``zh_CN``, ``en-US``)."""
-    base = lang.strip().lower().replace("_", "-").split("-", 1)[0]
-    if base not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}: use 'en' or 'zh'")
-    return base
-
-
 def tr(key: str, lang: str, **params: object) -> str:
-    text = TEXT[key][lang]
-    return text.format(**params) if params else text
+    return lookup(TEXT, key, lang, **params)
