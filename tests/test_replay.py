@@ -355,3 +355,11 @@ def test_regional_agents_and_dividends_through_replay() -> None:
     assert out["dividend_pool"] == "0.01"
     unpaid = 10000 - 499 - 499 - 333  # distribution share 99.999 → 100.00, less the agents
     assert out["platform"] == f"{(3333 - 1666 + unpaid) / 100:.2f}"
+
+
+def test_a_file_with_a_byte_order_mark_and_crlf_replays(tmp_path: Path) -> None:
+    path = tmp_path / "ops.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(SEED).encode() + b"\r\n")
+    result = runner.invoke(app, ["replay", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["pool"] == "900.00"

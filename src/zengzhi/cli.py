@@ -71,7 +71,7 @@ def replay(
     from zengzhi.replay import MalformedLine, replay_lines
 
     try:
-        stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8")  # noqa: SIM115
+        stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8-sig")  # noqa: SIM115
     except OSError as exc:
         typer.echo(f"zengzhi replay: cannot read {file}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
