@@ -363,3 +363,13 @@ def test_a_file_with_a_byte_order_mark_and_crlf_replays(tmp_path: Path) -> None:
     result = runner.invoke(app, ["replay", str(path)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["pool"] == "900.00"
+
+
+def test_progress_bar_does_not_change_the_output(tmp_path: Path) -> None:
+    path = tmp_path / "ops.jsonl"
+    path.write_text("\n".join(SEED) + "\n")
+    plain = runner.invoke(app, ["replay", str(path), "--no-progress"])
+    with_bar = runner.invoke(app, ["replay", str(path), "--progress"])
+    assert plain.exit_code == with_bar.exit_code == 0
+    assert plain.stdout == with_bar.stdout
+    assert runner.invoke(app, ["replay", "-", "--progress"], input=SEED[0]).exit_code == 0

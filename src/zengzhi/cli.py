@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -62,6 +63,13 @@ def _main(
 def replay(
     file: Annotated[str, typer.Argument(help="JSON Lines file of operations, or - for stdin.")],
     pretty: Annotated[bool, typer.Option("--pretty", help="Indent the JSON output.")] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on stderr for a file (default: when stderr is a terminal).",
+        ),
+    ] = None,
 ) -> None:
     """Replay operations (SPEC 6) and print the final state as JSON.
 
@@ -75,9 +83,12 @@ def replay(
     except OSError as exc:
         typer.echo(f"zengzhi replay: cannot read {file}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
+    # stdin has no size to measure progress against
+    show = file != "-" and (progress if progress is not None else sys.stderr.isatty())
     try:
         with stream:
-            result = replay_lines(stream)
+            lines = _with_progress(stream, Path(file).stat().st_size) if show else stream
+            result = replay_lines(lines)
     except MalformedLine as exc:
         typer.echo(f"zengzhi replay: {file}: line {exc.line}: {exc.message}", err=True)
         raise typer.Exit(2) from None
@@ -85,6 +96,25 @@ def replay(
         typer.echo(f"zengzhi replay: {file}: not UTF-8 text ({exc.reason})", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2 if pretty else None))
+
+
+def _with_progress(stream: Iterable[str], total_bytes: int) -> Iterator[str]:
+    """Yield the lines of ``stream`` while a bar on stderr follows the bytes read."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "replay", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("replay", total=total_bytes)
+        done = 0
+        for number, line in enumerate(stream, start=1):
+            done += len(line)  # characters ≈ bytes: the bar is a guide, not a count
+            if number % 4096 == 0:
+                bar.update(task, completed=done)
+            yield line
+        bar.update(task, completed=total_bytes)
 
 
 @example_app.command("seed")
