@@ -334,10 +334,15 @@ def simulate(
         f"→ {out_dir}/"
     )
     if report is not None or png is not None:
-        from zengzhi.sim.report import write_report
+        from zengzhi.sim.report import ResultError, write_report
+        from zengzhi.sim.report_png import PngExportError
 
         html = report if report is not None else out_dir / "report.html"
-        write_report(out_dir, html, lang=_lang(lang), png_dir=png)
+        try:
+            write_report(out_dir, html, lang=_lang(lang), png_dir=png)
+        except (ResultError, PngExportError) as exc:
+            typer.echo(f"zengzhi simulate: report: {exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"report → {html}" + (f", charts → {png}/" if png else ""))
 
 

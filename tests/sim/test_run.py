@@ -218,3 +218,23 @@ def test_members_reached_counts_are_consistent(scenarios_dir: Path) -> None:
     reached = [row[f"members_reached_{k}x"] for k in (1, 2, 3)]
     assert row["buyers"] >= reached[0] >= reached[1] >= reached[2] >= 0
     assert 0 < row["buyers"] <= row["members"]
+
+
+def test_cli_png_export_failure_is_a_clear_error(
+    tmp_path: Path, scenarios_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zengzhi.sim import report_png
+
+    def no_browser(*args: object, **kwargs: object) -> None:
+        raise report_png.PngExportError("no Chromium found (apt-get install chromium)")
+
+    monkeypatch.setattr(report_png, "export_pngs", no_browser)
+    monkeypatch.setattr("zengzhi.sim.report.export_pngs", no_browser, raising=False)
+    result = CliRunner().invoke(
+        app,
+        ["simulate", str(scenarios_dir / "seed.toml"), "--runs", "1", "--workers", "1", "-q",
+         "--out", str(tmp_path / "o"), "--png", str(tmp_path / "png")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "no Chromium found" in result.stderr
+    assert not (tmp_path / "o" / "report.html").exists()
