@@ -105,11 +105,8 @@ def _member(op: Mapping[str, Any], name: str = "member", *, optional: bool = Fal
 
 
 def _amount(op: Mapping[str, Any], name: str, *, allow_zero: bool = False) -> int:
-    value = _field(op, name)
-    if isinstance(value, float):  # never: json is parsed with Decimal floats
-        raise ValueError(f"{name!r} must be exact")
     try:
-        return parse_money(value, name, allow_zero=allow_zero)
+        return parse_money(_field(op, name), name, allow_zero=allow_zero)
     except DomainError as exc:
         raise ValueError(exc.message) from None
 
